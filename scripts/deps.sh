@@ -1,0 +1,21 @@
+#!/bin/sh
+# Install the Debian 12 packages the build and the tests need, only if any
+# is missing: check first, then apt-get update + install. Needs root (or
+# sudo) when something is missing; prints what it installs.
+set -eu
+PKGS="build-essential cmake pkg-config clang libssl-dev libsodium-dev
+      libcmocka-dev libjansson-dev python3 python3-cryptography
+      python3-jwcrypto valgrind"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+        || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
