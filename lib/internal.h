@@ -193,3 +193,83 @@ jg_err jgi_ed25519_verify(const uint8_t sig[64], const uint8_t *msg,
 int jgi_ed25519_pk_valid(const uint8_t pk[32]);
 
 #endif /* JGI_INTERNAL_H */
+
+/* ---- objects shared between jwk.c, keyset.c, policy.c, jws.c, jwt.c ---- */
+#ifndef JGI_OBJECTS_H
+#define JGI_OBJECTS_H
+/* Take another reference to a key (keysets and signers share keys). */
+jg_key *jgi_key_ref(const jg_key *k);
+/* Parse and check a JWK given as a parsed JSON object (jwk.c). */
+jg_err jgi_key_from_jval(jg_key **out, const jg_jval *root, char *why,
+                         size_t whylen);
+/* Facts about a JWS algorithm: key type, curve (EC/OKP), hash bytes
+ * (HMAC, RSA, ECDSA), name. NULL for unknown. */
+typedef struct jgi_alg_info {
+    jg_alg alg;
+    const char *name;
+    jg_kty kty;
+    jg_crv crv;       /* required curve, JG_CRV_NONE if any/none */
+    size_t hash_len;  /* digest size in bytes; 0 for EdDSA */
+} jgi_alg_info;
+const jgi_alg_info *jgi_alg_info_get(jg_alg alg);
+
+typedef struct jgi_str {
+    char *p; /* NUL-terminated copy */
+    size_t n;
+} jgi_str;
+
+struct jg_keyset {
+    int refs;
+    jg_key **keys;
+    size_t n;
+    char **skipped; /* reasons */
+    size_t n_skipped;
+};
+jg_keyset *jgi_keyset_ref(const jg_keyset *ks);
+
+struct jg_policy {
+    uint32_t algs; /* bit (1u << alg) per allowed JWS alg */
+    jgi_str iss;   /* p NULL = no requirement */
+    jgi_str typ;
+    jgi_str *aud;
+    size_t n_aud;
+    jgi_str *req;
+    size_t n_req;
+    int64_t leeway, max_age, min_remaining, now;
+    int exp_optional, b64_false;
+    jg_limits lim;
+    jg_denylist *dl;
+};
+/* Deep copy into a zeroed struct; JG_E_NOMEM leaves dst empty. */
+jg_err jgi_policy_copy(jg_policy *dst, const jg_policy *src);
+void jgi_policy_clear(jg_policy *p);
+int64_t jgi_policy_now(const jg_policy *p);
+
+struct jg_verifier {
+    jg_policy pol;
+    jg_keyset *ks;
+};
+
+/* Result of the compact JWS checks (jws.c), values living in `a`. */
+typedef struct jgi_jws_result {
+    const jg_jval *hdr;
+    const char *hdr_text;
+    size_t hdr_len;
+    uint8_t *payload;
+    size_t payload_len;
+    jg_alg alg;
+    const jg_key *key;
+} jgi_jws_result;
+jg_err jgi_jws_verify_compact(const jg_verifier *v, jgi_arena *a,
+                              const char *token, size_t len,
+                              jgi_jws_result *res, jg_reason *why);
+/* Fill a reason (printf-style detail). Returns err. */
+jg_err jgi_reason(jg_reason *why, jg_err err, const char *check,
+                  const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Copy printable bytes into a fixed field, escaping the rest. */
+void jgi_reason_field(char *dst, size_t cap, const char *s, size_t n);
+#endif
