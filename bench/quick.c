@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /* bench/quick.c - a quick verify loop: jwtguard against raw OpenSSL.
  *
  * For HS256 and ES256: full JWT verification through jg_jwt_verify (alg,
