@@ -64,7 +64,7 @@ jg_err jg_verifier_new(jg_verifier **out, const jg_policy *p,
                 jg_key_check_alg(ks->keys[i], a, JG_OP_VERIFY) == JG_OK)
                 usable = 1;
     if (!usable)
-        return JG_E_KEY_MISMATCH;
+        return JG_E_INVALID_ARG;
     jg_verifier *v = jgi_calloc(1, sizeof *v);
     if (!v)
         return JG_E_NOMEM;
@@ -228,8 +228,6 @@ static jg_err check_header(const jg_verifier *v, const jg_jval *hdr,
                               "symmetric or malformed jwk header");
     }
     k = jg_jval_get(hdr, "kid", 3);
-    if (!k && unprot)
-        k = jg_jval_get(unprot, "kid", 3);
     if (k) {
         if (jg_jval_str(k, &s, &n) != JG_OK)
             return jgi_reason(why, JG_E_MALFORMED, "header",
@@ -467,9 +465,9 @@ out:
 
 /* ---- JSON serialization (RFC 7515 §7.2) ---- */
 
-/* Unprotected headers may not carry what decides how a token verifies;
- * kid may be unprotected (it only selects among trusted keys). */
-static const char *const must_protect[] = {"alg", "crit", "b64", "jwk",
+/* Unprotected headers may not carry what decides how a token verifies
+ * (catalogue A8): kid too, since it selects the key. */
+static const char *const must_protect[] = {"alg", "kid", "crit", "b64", "jwk",
                                            "jku", "x5u", "x5c", "typ"};
 
 static jg_err check_unprotected(const jg_jval *prot, const jg_jval *unprot,
