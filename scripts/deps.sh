@@ -5,7 +5,7 @@
 set -eu
 PKGS="build-essential cmake pkg-config clang libssl-dev libsodium-dev
       libcmocka-dev libjansson-dev python3 python3-cryptography
-      python3-jwcrypto valgrind"
+      python3-jwcrypto valgrind libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
