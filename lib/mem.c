@@ -6,25 +6,30 @@
  * meant for threaded use; it costs one branch when unused.
  */
 #include "internal.h"
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static size_t alloc_count;  /* allocations since the last set */
-static size_t alloc_fail_at; /* 0 = never fail */
+/* Relaxed atomics: the counter is meaningful only in single-threaded
+ * torture runs, but threads allocating concurrently must not race on it. */
+static atomic_size_t alloc_count;   /* allocations since the last set */
+static atomic_size_t alloc_fail_at; /* 0 = never fail */
 
 size_t jgi_set_alloc_fail(size_t n)
 {
-    size_t made = alloc_count;
-    alloc_count = 0;
-    alloc_fail_at = n;
+    size_t made = atomic_exchange_explicit(&alloc_count, 0,
+                                           memory_order_relaxed);
+    atomic_store_explicit(&alloc_fail_at, n, memory_order_relaxed);
     return made;
 }
 
 static int should_fail(void)
 {
-    alloc_count++;
-    return alloc_fail_at != 0 && alloc_count == alloc_fail_at;
+    size_t n = atomic_fetch_add_explicit(&alloc_count, 1,
+                                         memory_order_relaxed) + 1;
+    size_t at = atomic_load_explicit(&alloc_fail_at, memory_order_relaxed);
+    return at != 0 && n == at;
 }
 
 void *jgi_malloc(size_t n)
