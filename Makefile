@@ -1,5 +1,6 @@
 # jwtguard - the two commands: `make run` (the demo) and `make test`.
 # Both install missing Debian packages first (scripts/deps.sh).
+MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
