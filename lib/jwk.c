@@ -570,18 +570,22 @@ jg_err jg_key_to_jwk(jg_buf *out, const jg_key *k, int public_only)
         jgi_jw_str(&w, k->use == JGI_USE_SIG ? "sig" : "enc", 3);
     }
     if (k->ops) {
+        /* A public export turns each private operation into its public
+         * counterpart (sign -> verify, decrypt -> encrypt, unwrapKey ->
+         * wrapKey), as WebCrypto splits a key pair's usages: the public
+         * half of a signing key is for verifying, never for signing. */
+        unsigned ops = k->ops;
+        if (public_only) {
+            unsigned priv = JG_OP_SIGN | JG_OP_DECRYPT | JG_OP_UNWRAP;
+            ops = (ops & ~priv) | ((ops & JG_OP_SIGN) ? JG_OP_VERIFY : 0) |
+                  ((ops & JG_OP_DECRYPT) ? JG_OP_ENCRYPT : 0) |
+                  ((ops & JG_OP_UNWRAP) ? JG_OP_WRAP : 0);
+        }
         jgi_jw_key(&w, "key_ops", 7);
         jgi_jw_arr_begin(&w);
-        for (size_t j = 0; j < sizeof op_names / sizeof op_names[0]; j++) {
-            /* A public export keeps only the public operations. */
-            unsigned bit = op_names[j].bit;
-            if (!(k->ops & bit))
-                continue;
-            if (public_only && (bit == JG_OP_SIGN || bit == JG_OP_DECRYPT ||
-                                bit == JG_OP_UNWRAP))
-                continue;
-            jgi_jw_str(&w, op_names[j].name, strlen(op_names[j].name));
-        }
+        for (size_t j = 0; j < sizeof op_names / sizeof op_names[0]; j++)
+            if (ops & op_names[j].bit)
+                jgi_jw_str(&w, op_names[j].name, strlen(op_names[j].name));
         jgi_jw_arr_end(&w);
     }
     jgi_jw_obj_end(&w);

@@ -13,6 +13,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The longest signature segment that can be valid: JGI_SIG_MAX bytes,
+ * unpadded base64url. Anything longer is refused before decoding, so the
+ * decoded bytes always fit a JGI_SIG_MAX buffer. */
+#define SIG_B64_MAX ((JGI_SIG_MAX * 4 + 2) / 3)
+_Static_assert(JGI_B64_DEC_LEN(SIG_B64_MAX) <= JGI_SIG_MAX + 2,
+               "signature bound");
+
 /* ---- reasons ---- */
 void jgi_reason_field(char *dst, size_t cap, const char *s, size_t n)
 {
@@ -355,7 +362,7 @@ jg_err jgi_jws_verify_compact(const jg_verifier *v, jgi_arena *a,
 {
     const jg_policy *pol = &v->pol;
     size_t d1 = 0, d2 = 0, dots = 0;
-    uint8_t sig[JGI_SIG_MAX];
+    uint8_t sig[JGI_B64_DEC_LEN(SIG_B64_MAX)];
     size_t sig_len = 0;
     hdr_view hv;
     jg_err rc;
@@ -392,7 +399,7 @@ jg_err jgi_jws_verify_compact(const jg_verifier *v, jgi_arena *a,
     /* Signature: decoded into a stack buffer of the largest size any
      * algorithm makes; anything longer cannot be valid. */
     size_t sl = len - d2 - 1;
-    if (sl > JGI_B64_ENC_LEN(JGI_SIG_MAX))
+    if (sl > SIG_B64_MAX)
         return jgi_reason(why, JG_E_BAD_SIGNATURE, "signature",
                           "signature too long");
     if (jgi_b64url_decode(sig, &sig_len, tok + d2 + 1, sl) != JG_OK)
@@ -506,7 +513,7 @@ static jg_err verify_one_json(const jg_verifier *v, jgi_arena *a,
     const jg_jval *hdr;
     const char *ps, *ss;
     size_t pl, sl, sig_len = 0;
-    uint8_t sig[JGI_SIG_MAX];
+    uint8_t sig[JGI_B64_DEC_LEN(SIG_B64_MAX)];
     const jg_key *used = NULL;
     hdr_view hv;
     jg_err rc;
@@ -521,7 +528,7 @@ static jg_err verify_one_json(const jg_verifier *v, jgi_arena *a,
     if ((rc = check_unprotected(hdr, uv, why)) != JG_OK ||
         (rc = check_header(v, hdr, uv, &hv, why)) != JG_OK)
         return rc;
-    if (sl > JGI_B64_ENC_LEN(JGI_SIG_MAX))
+    if (sl > SIG_B64_MAX)
         return jgi_reason(why, JG_E_BAD_SIGNATURE, "signature",
                           "signature too long");
     if (jgi_b64url_decode(sig, &sig_len, ss, sl) != JG_OK)

@@ -579,6 +579,53 @@ static jg_err get_raw(jgi_bytes *out, const EVP_PKEY *pk, int private_half)
     return JG_OK;
 }
 
+/* OpenSSL 3.0 can answer a CRT parameter query with the wrong factor
+ * when an allocation fails inside it (it ignores a failed stack push), so
+ * an exported private key is checked before it is handed out: p*q = n,
+ * p != q, dp = d mod (p-1), dq = d mod (q-1), qi*q = 1 mod p. */
+static jg_err rsa_export_consistent(const jgi_parts *pt)
+{
+    BN_CTX *ctx = BN_CTX_new();
+    BIGNUM *n, *d, *p, *q, *dp, *dq, *qi, *t, *u;
+    jg_err rc = JG_E_CRYPTO;
+    if (!ctx)
+        return JG_E_NOMEM;
+    BN_CTX_start(ctx);
+    n = BN_CTX_get(ctx);
+    d = BN_CTX_get(ctx);
+    p = BN_CTX_get(ctx);
+    q = BN_CTX_get(ctx);
+    dp = BN_CTX_get(ctx);
+    dq = BN_CTX_get(ctx);
+    qi = BN_CTX_get(ctx);
+    t = BN_CTX_get(ctx);
+    u = BN_CTX_get(ctx);
+    if (!u || !BN_bin2bn(pt->n.p, (int)pt->n.n, n) ||
+        !BN_bin2bn(pt->d.p, (int)pt->d.n, d) ||
+        !BN_bin2bn(pt->p.p, (int)pt->p.n, p) ||
+        !BN_bin2bn(pt->q.p, (int)pt->q.n, q) ||
+        !BN_bin2bn(pt->dp.p, (int)pt->dp.n, dp) ||
+        !BN_bin2bn(pt->dq.p, (int)pt->dq.n, dq) ||
+        !BN_bin2bn(pt->qi.p, (int)pt->qi.n, qi))
+        goto out;
+    if (BN_cmp(p, q) == 0 || !BN_mul(t, p, q, ctx) || BN_cmp(t, n) != 0)
+        goto out;
+    if (!BN_sub(u, p, BN_value_one()) || !BN_mod(t, d, u, ctx) ||
+        BN_cmp(t, dp) != 0)
+        goto out;
+    if (!BN_sub(u, q, BN_value_one()) || !BN_mod(t, d, u, ctx) ||
+        BN_cmp(t, dq) != 0)
+        goto out;
+    if (!BN_mod_mul(t, qi, q, p, ctx) || !BN_is_one(t))
+        goto out;
+    rc = JG_OK;
+out:
+    BN_CTX_end(ctx);
+    BN_CTX_free(ctx);
+    ERR_clear_error();
+    return rc;
+}
+
 jg_err jgi_key_export(const jg_key *k, int want_private, jgi_parts *out)
 {
     const EVP_PKEY *pk;
@@ -613,6 +660,7 @@ jg_err jgi_key_export(const jg_key *k, int want_private, jgi_parts *out)
             (rc = get_bn(&out->dq, pk, OSSL_PKEY_PARAM_RSA_EXPONENT2, 0)) ||
             (rc = get_bn(&out->qi, pk, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, 0)))
             break;
+        rc = rsa_export_consistent(out);
         break;
     }
     case JG_KTY_EC: {
