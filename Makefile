@@ -6,8 +6,13 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 PREFIX ?= /usr/local
 CMAKE_FLAGS ?=
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_MERGE ?= 0
+FUZZ_PARALLEL ?= 1
+FUZZ_TARGETS ?=
 
-.PHONY: all deps build asan test test-fast test-asan run install clean
+.PHONY: all deps build asan test test-fast test-asan run install clean fuzz interop
 
 all: build
 
@@ -32,11 +37,25 @@ test: build asan
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The interoperability matrix against the peers; rewrites docs/interop.md.
+interop: build
+	@sh scripts/interop.sh $(BUILD)
+
 run: build
 	@sh scripts/demo.sh $(BUILD)/bin/jwtguard
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
+# libFuzzer targets (clang, ASan+UBSan), each run FUZZ_SECONDS over its
+# committed corpus; new inputs go to a temporary directory unless
+# FUZZ_MERGE=1. The corpus replay itself is part of `make test`.
+fuzz: deps
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DJG_FUZZ=ON -DJG_TESTS=OFF \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MERGE=$(FUZZ_MERGE) \
+	  FUZZ_PARALLEL=$(FUZZ_PARALLEL) bash fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
