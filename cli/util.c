@@ -503,6 +503,19 @@ static int looks_like_pem(const uint8_t *p, size_t n)
     return n - i >= sizeof tag - 1 && memcmp(p + i, tag, sizeof tag - 1) == 0;
 }
 
+/* An OpenSSH public key line ("ssh-ed25519 AAAA...", CVE-2022-29217). */
+static int looks_like_ssh_key(const uint8_t *p, size_t n)
+{
+    static const char *const prefix[] = {"ssh-", "ecdsa-sha2-",
+                                         "sk-ssh-", "sk-ecdsa-sha2-"};
+    for (size_t i = 0; i < sizeof prefix / sizeof prefix[0]; i++) {
+        size_t l = strlen(prefix[i]);
+        if (n >= l && memcmp(p, prefix[i], l) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* Does the top-level JSON object have a member called `name`? A small
  * scanner rather than a parse, so private key text is not copied into a
  * document we cannot wipe. The library parses strictly afterwards. */
@@ -584,6 +597,18 @@ int cli_keys_load(cli_keys *out, const char *cmd, const char *key_path,
             goto out;
         kind = "secret";
         out->from_secret = 1;
+        /* Key confusion (catalogue A2): the bytes of a public key are
+         * public, so a file that holds one is never an HMAC secret. */
+        if (looks_like_pem(text.data, text.len) ||
+            looks_like_ssh_key(text.data, text.len) ||
+            json_has_member(text.data, text.len, "kty") ||
+            json_has_member(text.data, text.len, "keys")) {
+            e = JG_E_KEY_INVALID;
+            cli_msg("%s: %s: holds a PEM, SSH or JWK key, not a raw HMAC "
+                    "secret (use --key FILE)",
+                    jg_err_name(e), out->name);
+            goto out;
+        }
         e = jg_key_from_secret(&out->key, text.data, text.len, secret_alg);
         if (e != JG_OK) {
             if (text.len < hs_len(secret_alg))
