@@ -375,16 +375,16 @@ jg_err jgi_jws_verify_compact(const jg_verifier *v, jgi_arena *a,
     if (len && tok[0] == '{')
         return jgi_reason(why, JG_E_MALFORMED, "format",
                           "JSON serialization given to the compact API");
-    /* Count separators first (catalogue E3): exactly two. */
-    for (size_t i = 0; i < len; i++) {
-        if (tok[i] != '.')
-            continue;
-        if (++dots > 2)
-            break;
-        if (dots == 1)
-            d1 = i;
-        else
-            d2 = i;
+    /* Count separators first (catalogue E3): exactly two, found with
+     * memchr and never more than three searched for. */
+    const char *end = tok + len, *p1, *p2 = NULL, *p3 = NULL;
+    if ((p1 = len ? memchr(tok, '.', len) : NULL) != NULL &&
+        (p2 = memchr(p1 + 1, '.', (size_t)(end - p1 - 1))) != NULL)
+        p3 = memchr(p2 + 1, '.', (size_t)(end - p2 - 1));
+    if (p1 && p2 && !p3) {
+        dots = 2;
+        d1 = (size_t)(p1 - tok);
+        d2 = (size_t)(p2 - tok);
     }
     if (dots != 2)
         return jgi_reason(why, JG_E_MALFORMED, "format",
