@@ -575,7 +575,9 @@ jg_err jg_key_to_jwk(jg_buf *out, const jg_key *k, int public_only)
          * wrapKey), as WebCrypto splits a key pair's usages: the public
          * half of a signing key is for verifying, never for signing. */
         unsigned ops = k->ops;
-        if (public_only) {
+        /* Only a private key's export changes: a public key is exported
+         * as it is, so an export never grants a right it did not have. */
+        if (public_only && k->has_private) {
             unsigned priv = JG_OP_SIGN | JG_OP_DECRYPT | JG_OP_UNWRAP;
             ops = (ops & ~priv) | ((ops & JG_OP_SIGN) ? JG_OP_VERIFY : 0) |
                   ((ops & JG_OP_DECRYPT) ? JG_OP_ENCRYPT : 0) |
