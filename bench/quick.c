@@ -1,4 +1,3 @@
-#define _POSIX_C_SOURCE 200809L
 /* bench/quick.c - a quick verify loop: jwtguard against raw OpenSSL.
  *
  * For HS256 and ES256: full JWT verification through jg_jwt_verify (alg,
@@ -9,6 +8,7 @@
  * and the median ratio is printed. Lines: RESULT <impl> <alg> verify <ops/s>.
  * Not a test: speed is measured here, never asserted in `make test`.
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <jwtguard/jwtguard.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -103,8 +103,9 @@ static size_t b64d(uint8_t *out, const char *in, size_t n)
 
 int main(int argc, char **argv)
 {
-    double secs = argc > 1 ? atof(argv[1]) : 0.5;
-    int rounds = argc > 2 ? atoi(argv[2]) : 5;
+    double secs = argc > 1 ? strtod(argv[1], NULL) : 0.5;
+    long rl = argc > 2 ? strtol(argv[2], NULL, 10) : 5;
+    int rounds = rl < 1 ? 1 : rl > 64 ? 64 : (int)rl;
     jg_alg algs[2] = {JG_HS256, JG_ES256};
 
     for (int ai = 0; ai < 2; ai++) {
