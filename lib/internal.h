@@ -273,3 +273,27 @@ jg_err jgi_reason(jg_reason *why, jg_err err, const char *check,
 /* Copy printable bytes into a fixed field, escaping the rest. */
 void jgi_reason_field(char *dst, size_t cap, const char *s, size_t n);
 #endif
+
+/* ==== BEGIN password hashing (lib/sodium/pwhash.c), for jwtguardd ==== */
+/* argon2id PHC strings through libsodium; the server links the static
+ * library and calls these. Not part of the public API. */
+#ifndef JGI_PWHASH_H
+#define JGI_PWHASH_H
+#define JGI_PWHASH_STRBYTES 128u              /* crypto_pwhash_STRBYTES */
+#define JGI_PWHASH_OPS_INTERACTIVE 2ull       /* ..._OPSLIMIT_INTERACTIVE */
+#define JGI_PWHASH_MEM_INTERACTIVE 67108864u  /* ..._MEMLIMIT_INTERACTIVE */
+/* Hash `pw` into a NUL-terminated PHC string. JG_E_INVALID_ARG for
+ * parameters out of libsodium's range, JG_E_NOMEM if the memory cannot be
+ * had. */
+jg_err jgi_pwhash_str(char out[JGI_PWHASH_STRBYTES], const char *pw,
+                      size_t len, unsigned long long opslimit,
+                      size_t memlimit);
+/* JG_OK if `pw` matches the PHC string, else JG_E_BAD_SIGNATURE (also for
+ * a malformed or over-long string). */
+jg_err jgi_pwhash_verify(const char *phc, const char *pw, size_t len);
+/* 1 if the string was made with other parameters, 0 if not, -1 if it is
+ * not a valid argon2id string. */
+int jgi_pwhash_needs_rehash(const char *phc, unsigned long long opslimit,
+                            size_t memlimit);
+#endif
+/* ==== END password hashing ==== */

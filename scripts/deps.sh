@@ -6,7 +6,8 @@ set -eu
 PKGS="build-essential cmake pkg-config clang libssl-dev libsodium-dev
       libcmocka-dev libjansson-dev python3 python3-cryptography
       python3-jwcrypto valgrind libclang-rt-14-dev
-      python3-jwt libjwt-dev libcjose-dev libjose-dev"
+      python3-jwt libjwt-dev libcjose-dev libjose-dev
+      nginx-light curl libevent-dev libsqlite3-dev strace"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

@@ -8,6 +8,9 @@
  * thread-safe. A call that returns JG_OK for a write has made it durable
  * (committed) before returning.
  *
+ * Callbacks (user_list, families_of_user, deny_since, key_list) run while
+ * the store is busy iterating: they must not call the store themselves.
+ *
  * Errors: JG_OK; JG_E_NOT_FOUND (no such row); JG_E_INVALID_ARG (e.g. a
  * duplicate user name); JG_E_IO (the store failed: callers fail closed).
  */
@@ -108,7 +111,12 @@ typedef struct srv_store_ops {
                                void *ctx);
 
     /* denylist: add (durable, seq assigned into *seq if non-NULL), read
-     * every entry with seq > after (for the in-process copy), purge. */
+     * every entry with seq > after (for the in-process copy), purge.
+     * A SRV_DENY_USER entry also raises the user's revoked_before to
+     * `until` in the same transaction. deny_purge drops JTI/FAMILY entries
+     * whose until has passed (USER entries stay: they are few and are the
+     * record of the cut-off), and also stale rate-limit counters (windows
+     * older than a day) and expired locks. */
     jg_err (*deny_add)(srv_store *s, const srv_deny *d, int64_t *seq);
     jg_err (*deny_since)(srv_store *s, int64_t after,
                          int (*cb)(void *ctx, const srv_deny *d), void *ctx);
@@ -116,6 +124,8 @@ typedef struct srv_store_ops {
 
     /* signing keys */
     jg_err (*key_put)(srv_store *s, const srv_key_row *k); /* with jwk */
+    /* `at` goes to activated (CURRENT) or deactivated (PREVIOUS); moving
+     * a key to RETIRED also erases its private JWK. */
     jg_err (*key_set_state)(srv_store *s, const char *kid, int state,
                             int64_t at);
     /* Every key not retired (with_jwk: fill ->jwk, caller frees). */
@@ -127,6 +137,15 @@ typedef struct srv_store_ops {
     jg_err (*ratelimit_hit)(srv_store *s, const char *key,
                             int64_t window_start, int64_t *count);
     jg_err (*ratelimit_reset)(srv_store *s, const char *key);
+    /* Take back one hit of the window that started at `window_start`
+     * (never below 0; a no-op if the window has moved on): a login that
+     * succeeded was counted before its password was checked. */
+    jg_err (*ratelimit_undo)(srv_store *s, const char *key,
+                             int64_t window_start);
+    /* Temporary locks (login back-off): lock `key` until `until` (a later
+     * lock wins); lock_get sets *until = 0 when there is none. */
+    jg_err (*lock_set)(srv_store *s, const char *key, int64_t until);
+    jg_err (*lock_get)(srv_store *s, const char *key, int64_t *until);
 
     /* audit: one JSON object text per event */
     jg_err (*audit)(srv_store *s, int64_t now, const char *event_json);
