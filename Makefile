@@ -12,7 +12,8 @@ FUZZ_MERGE ?= 0
 FUZZ_PARALLEL ?= 1
 FUZZ_TARGETS ?=
 
-.PHONY: all deps build asan test test-fast test-asan run install clean fuzz interop
+.PHONY: all deps build asan test test-fast test-asan run install clean fuzz interop \
+	valgrind torture-ossl
 
 all: build
 
@@ -36,6 +37,17 @@ test: build asan
 
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# valgrind: memcheck of the unit and vector suites and the constant-time
+# (secret-taint) check; both are part of `make test` as well.
+valgrind: build
+	cd $(BUILD) && ctest --output-on-failure -L '^(memcheck|ct)$$'
+
+# The allocation-failure torture with OpenSSL's own allocations failing
+# too (opt-in, minutes; see docs/security.md).
+torture-ossl: asan
+	cd $(ASAN_BUILD) && JG_TORTURE_OSSL=1 ASAN_OPTIONS=detect_leaks=1 \
+	  JG_VECTORS=$(CURDIR)/../shared/vectors ./bin/unit_test_torture
 
 # The interoperability matrix against the peers; rewrites docs/interop.md.
 interop: build

@@ -116,6 +116,9 @@ jg_err jgi_sign(const jg_key *k, jg_alg alg, const uint8_t *msg, size_t len,
     *sig_len = 0;
     if (!k->has_private)
         return JG_E_KEY_MISMATCH;
+    /* Whatever OpenSSL queues while signing (even on success, e.g. an
+     * allocation it retried) is ours: leave the caller's queue as it was. */
+    ERR_set_mark();
     switch (ai.family) {
     case JGO_HS:
         rc = sign_hmac(k, ai, msg, len, sig, sig_len);
@@ -124,8 +127,10 @@ jg_err jgi_sign(const jg_key *k, jg_alg alg, const uint8_t *msg, size_t len,
     case JGO_PS: {
         const jgo_prep *p = k->prep;
         size_t n = JGI_SIG_MAX;
-        if (k->kty != JG_KTY_RSA || !k->evp)
-            return JG_E_KEY_MISMATCH;
+        if (k->kty != JG_KTY_RSA || !k->evp) {
+            rc = JG_E_KEY_MISMATCH;
+            break;
+        }
         rc = sign_pkey(k, alg, ai, msg, len, sig, &n);
         if (rc == JG_OK && n != p->sig_len)
             rc = JG_E_CRYPTO;
@@ -139,8 +144,10 @@ jg_err jgi_sign(const jg_key *k, jg_alg alg, const uint8_t *msg, size_t len,
     case JGO_ED:
         if (k->kty != JG_KTY_OKP ||
             (alg == JG_ED25519 && k->crv != JG_CRV_ED25519) ||
-            (alg == JG_ED448 && k->crv != JG_CRV_ED448))
-            return JG_E_KEY_MISMATCH;
+            (alg == JG_ED448 && k->crv != JG_CRV_ED448)) {
+            rc = JG_E_KEY_MISMATCH;
+            break;
+        }
         if (k->crv == JG_CRV_ED25519) {
             jgi_ed25519_sign(sig, msg, len, k->ed_sk);
             *sig_len = 64;
@@ -155,6 +162,7 @@ jg_err jgi_sign(const jg_key *k, jg_alg alg, const uint8_t *msg, size_t len,
         rc = JG_E_KEY_MISMATCH;
         break;
     }
+    ERR_pop_to_mark();
     if (rc != JG_OK) {
         jg_wipe(sig, JGI_SIG_MAX);
         *sig_len = 0;
