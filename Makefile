@@ -12,7 +12,7 @@ FUZZ_MERGE ?= 0
 FUZZ_PARALLEL ?= 1
 FUZZ_TARGETS ?=
 
-.PHONY: all deps build asan test test-fast test-asan run install clean fuzz interop \
+.PHONY: all deps build asan test test-fast test-asan run demo install clean fuzz interop \
 	valgrind torture-ossl
 
 all: build
@@ -53,7 +53,14 @@ torture-ossl: asan
 interop: build
 	@sh scripts/interop.sh $(BUILD)
 
+# The main job: jwtguardd on https://127.0.0.1:8443 with a demo user, the
+# login -> verify -> refresh -> logout flow run with curl, then (on a
+# terminal) the server keeps running until Ctrl-C.
 run: build
+	@sh scripts/server-demo.sh $(BUILD)/bin/jwtguardd
+
+# The command-line tour: keys, signing, verification, rejections.
+demo: build
 	@sh scripts/demo.sh $(BUILD)/bin/jwtguard
 
 install: build

@@ -19,6 +19,7 @@ import re
 import statistics
 import sys
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from srvlib import (Server, check, finish, need_binary, jwt_parts, tamper,  # noqa: E402
                     b64url, jwk_thumbprint, run_cli, CLI, user_pw)

@@ -18,6 +18,7 @@ import os
 import sys
 import time
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from srvlib import (Server, check, finish, need_binary, jwt_parts,  # noqa: E402
                     run_cli, CLI, jwk_thumbprint, user_pw)
