@@ -536,12 +536,21 @@ int http_run(char *err, size_t el)
     return 0;
 }
 
-/* A connection still sending its request: it was accepted, so it is
- * answered too. */
-static int receiving(const srv_worker *w)
+/* Connections the drain still waits for: one still sending its request
+ * (it was accepted, so it is answered too), and one HANDLING, which stays
+ * so until on_complete, i.e. until evhttp has written its reply out.
+ * inflight alone is not enough: it drops in http_reply, where
+ * evhttp_send_reply has only queued the reply in the bufferevent; the
+ * write to the socket happens on a later turn of the loop. If drain_check
+ * ran in between, the loop ended with the reply still queued and the
+ * process exited: the client saw the connection close without a response.
+ * A connection that dies instead frees its guard (guard_closed), so it
+ * holds nothing up; the drain deadline bounds the rest. */
+static int unfinished(const srv_worker *w)
 {
     for (size_t i = 0; i < w->n_guards; i++)
-        if (w->guards[i] && w->guards[i]->phase == G_RECEIVING)
+        if (w->guards[i] && (w->guards[i]->phase == G_RECEIVING ||
+                             w->guards[i]->phase == G_HANDLING))
             return 1;
     return 0;
 }
@@ -551,7 +560,7 @@ static void drain_check(evutil_socket_t fd, short what, void *arg)
     srv_worker *w = arg;
     (void)fd;
     (void)what;
-    if ((w->inflight <= 0 && !receiving(w)) ||
+    if ((w->inflight <= 0 && !unfinished(w)) ||
         srv_mono() > w->drain_deadline)
         event_base_loopexit(w->base, NULL);
 }

@@ -17,6 +17,7 @@ secret.
 """
 
 import base64
+import http.client
 import json
 import os
 import signal
@@ -25,12 +26,15 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import srvlib  # noqa: E402
 from srvlib import (Server, check, finish, need_binary, BIN, user_pw,  # noqa: E402
                     log_text, jwt_parts, free_port)
 
 need_binary()
 PW = user_pw()
+PW_FIRST = PW
 
 
 def run(args, stdin=None):
@@ -240,19 +244,70 @@ check("revoke --user: a new login works and verifies", r.status == 200 and
 rc, out, err = C.admin("revoke", "--user", "nobody")
 check("revoke --user unknown -> exit 1", rc == 1, (rc, out, err))
 
+# user passwd and user lock end the user's sessions.
+r = C.login("dave", PW)
+j = r.json() or {}
+AP, RP = j.get("access_token", "x"), j.get("refresh_token", "x")
+C.stop()
+PW2 = user_pw()
+rc, out, err = C.admin("user", "passwd", "dave", stdin=PW2 + "\n")
+check("user passwd -> 'password of dave changed'", rc == 0 and
+      "password of dave changed" in out, (rc, out, err))
+time.sleep(1.1)   # iat has one-second resolution
+C.start()
+check("user passwd: sessions of the old password refused",
+      C.verify(AP).status == 401 and C.refresh(RP).status == 401)
+check("user passwd: the old password no longer works",
+      C.login("dave", PW).status == 401)
+r = C.login("dave", PW2)
+j = r.json() or {}
+AL = j.get("access_token", "x")
+check("user passwd: the new password works", r.status == 200, r)
+C.stop()
+rc, out, err = C.admin("user", "lock", "dave")
+time.sleep(1.1)
+C.start()
+check("user lock: the user's tokens refused", C.verify(AL).status == 401)
+check("user lock: login refused 401", C.login("dave", PW2).status == 401)
+rc, out, err = C.admin("user", "unlock", "dave")
+check("user unlock while the server runs: exit 0", rc == 0, (rc, out, err))
+check("user unlock: login works again (read from the store)",
+      C.login("dave", PW2).status == 200)
+PW = PW2
+
 # SIGTERM with requests in flight (logins are hashing): each request the
 # server accepted is answered before it exits.
+# A request is in flight once it has been sent whole: each thread signals
+# after sending, and SIGTERM comes only when all four were sent (under
+# load, a fixed sleep could signal while a connection was still in its TLS
+# handshake, which is not a request the server has received).
 res = []
+sent = threading.Semaphore(0)
 
 
 def slow_login():
-    res.append(C.login("dave", PW))
+    c = C.conn(30)
+    body = json.dumps({"username": "dave", "password": PW}).encode()
+    try:
+        c.request("POST", "/login", body=body,
+                  headers={"Content-Type": "application/json"})
+        sent.release()
+        r = c.getresponse()
+        r.read()
+        res.append(srvlib.Resp(r.status, r.getheaders(), b""))
+    except (OSError, http.client.HTTPException) as e:
+        sent.release()
+        res.append(srvlib.Resp(None, [], b"", error=repr(e)))
+    finally:
+        c.close()
 
 
 ths = [threading.Thread(target=slow_login) for _ in range(4)]
 for t in ths:
     t.start()
-time.sleep(0.15)
+for _ in ths:
+    sent.acquire(timeout=30)
+time.sleep(0.05)
 rc, el = C.stop()
 for t in ths:
     t.join()
@@ -287,7 +342,8 @@ check("log: a rejection carries a reason",
       [p for p in reqs if p.get("status") == 401][:3])
 check("log: the subject is logged", any(p.get("sub") == "dave"
                                         for p in parsed))
-secrets = {"password": PW, "wrong password": WRONG, "new password": NEWPW,
+secrets = {"password": PW, "first password": PW_FIRST,
+           "wrong password": WRONG, "new password": NEWPW,
            "client secret": C.client_secret}
 for i, tok in enumerate((AD, RD, AD2, RD2, AJ, AU, RU)):
     secrets["token %d" % i] = tok
