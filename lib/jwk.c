@@ -92,20 +92,6 @@ void jg_key_free(jg_key *k)
     jgi_free(k);
 }
 
-void jgi_parts_free(jgi_parts *pt)
-{
-    jgi_bytes *all[] = {&pt->n, &pt->e, &pt->d, &pt->p,  &pt->q,
-                        &pt->dp, &pt->dq, &pt->qi, &pt->x, &pt->y};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        if (all[i]->p) {
-            jg_wipe(all[i]->p, all[i]->n);
-            jgi_free(all[i]->p);
-        }
-        all[i]->p = NULL;
-        all[i]->n = 0;
-    }
-}
-
 /* ---- accessors ---- */
 jg_kty jg_key_kty(const jg_key *k) { JGI_REQUIRE(k); return k->kty; }
 jg_crv jg_key_crv(const jg_key *k) { JGI_REQUIRE(k); return k->crv; }

@@ -133,6 +133,21 @@ void jgi_arena_release(jgi_arena *a)
     a->used = 0;
 }
 
+/* ---- key parts (filled by the crypto seam, read by jwk.c) ---- */
+void jgi_parts_free(jgi_parts *pt)
+{
+    jgi_bytes *all[] = {&pt->n, &pt->e, &pt->d, &pt->p,  &pt->q,
+                        &pt->dp, &pt->dq, &pt->qi, &pt->x, &pt->y};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (all[i]->p) {
+            jg_wipe(all[i]->p, all[i]->n);
+            jgi_free(all[i]->p);
+        }
+        all[i]->p = NULL;
+        all[i]->n = 0;
+    }
+}
+
 /* ---- jg_buf ---- */
 void jg_buf_free(jg_buf *b)
 {

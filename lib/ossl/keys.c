@@ -519,7 +519,7 @@ jg_err jgi_key_import(jg_key *k, const jgi_parts *in, char *why,
 }
 
 /* ---- export ---- */
-/* jgi_parts_free (wipe and free every member) is defined in lib/jwk.c. */
+/* jgi_parts_free (wipe and free every member) is in lib/mem.c. */
 
 /* A BIGNUM parameter as bytes: minimal (fixed 0) or left-padded. */
 static jg_err get_bn(jgi_bytes *out, const EVP_PKEY *pk, const char *param,
