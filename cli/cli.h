@@ -164,6 +164,42 @@ int cli_verify_algs(const cli_keys *ks, const jg_alg *given, size_t n_given,
 int cli_make_verifier(jg_verifier **out, jg_policy *p, const cli_keys *ks,
                       const jg_alg *algs, size_t n_algs);
 
+/* ---- the key options of sign and verify ---- */
+/* Option ids for --key, --secret-file and --alg; a command's own options
+ * start at CLI_OPT_KEY_END. */
+enum {
+    CLI_OPT_KEY = CLI_OPT_FIRST,
+    CLI_OPT_SECRET,
+    CLI_OPT_ALG,
+    CLI_OPT_KEY_END
+};
+
+/* Most --alg options a verify command takes. */
+#define CLI_MAX_ALGS 32
+
+typedef struct cli_key_opts {
+    int many_algs;       /* set by the caller: --alg repeats (verify);
+                          * else the last --alg wins (sign) */
+    const char *key;     /* --key FILE */
+    const char *secret;  /* --secret-file FILE */
+    jg_alg algs[CLI_MAX_ALGS]; /* the --alg values given */
+    size_t n_algs;
+} cli_key_opts;
+
+enum { CLI_KEYOPT_ERR = -1, CLI_KEYOPT_NO = 0, CLI_KEYOPT_YES = 1 };
+/* Inside an option loop: store option `id` if it is one of the key
+ * options. CLI_KEYOPT_YES (stored), CLI_KEYOPT_NO (not a key option) or
+ * CLI_KEYOPT_ERR (a usage line was printed). */
+int cli_key_opt(cli_key_opts *ko, const char *cmd, int id, const char *val);
+/* cli_keys_load for the options given; a verify command (many_algs) also
+ * insists on exactly one --alg with --secret-file. CLI_OK or CLI_USAGE. */
+int cli_keys_load_opts(cli_keys *out, const char *cmd,
+                       const cli_key_opts *ko);
+/* The signing key and algorithm of a sign command: load the key, take
+ * its one key, then cli_sign_alg. CLI_OK, or CLI_USAGE with `out` freed. */
+int cli_sign_key(cli_keys *out, const jg_key **k, jg_alg *alg,
+                 const char *cmd, const cli_key_opts *ko);
+
 /* Key type text for messages: "RSA-3072", "EC P-256", "oct-256", ... */
 void cli_key_desc(char *out, size_t cap, const jg_key *k);
 

@@ -108,6 +108,21 @@ static int parse_file_args(const char *cmd, const char *usage_text,
     return 1;
 }
 
+/* Parse "[FILE|-]" and load the key (JWK, JWKS or PEM) it names, stdin
+ * if none. 1 = go on with `ks` loaded, else the exit status. */
+static int load_file_arg(cli_keys *ks, const char *cmd,
+                         const char *usage_text, int argc, char **argv)
+{
+    const char *file;
+    int rc = parse_file_args(cmd, usage_text, argc, argv, &file, NULL);
+
+    if (rc != 1)
+        return rc;
+    rc = cli_keys_load(ks, cmd, file ? file : "-", NULL, JG_ALG_UNKNOWN,
+                       JG_ALG_UNKNOWN);
+    return rc == CLI_OK ? 1 : rc;
+}
+
 static int jwk_generate(int argc, char **argv)
 {
     enum { O_ALG = CLI_OPT_FIRST, O_KID };
@@ -176,17 +191,13 @@ out:
 
 static int jwk_public(int argc, char **argv)
 {
-    const char *cmd = "jwk public", *file;
+    const char *cmd = "jwk public";
     cli_keys ks;
     jg_buf out = {0};
     jg_err e;
-    int rc = parse_file_args(cmd, public_usage, argc, argv, &file, NULL);
+    int rc = load_file_arg(&ks, cmd, public_usage, argc, argv);
 
     if (rc != 1)
-        return rc;
-    rc = cli_keys_load(&ks, cmd, file ? file : "-", NULL, JG_ALG_UNKNOWN,
-                       JG_ALG_UNKNOWN);
-    if (rc != CLI_OK)
         return rc;
     cli_keys_warn_skipped(&ks);
     rc = CLI_USAGE;
@@ -212,18 +223,14 @@ out:
 
 static int jwk_thumbprint(int argc, char **argv)
 {
-    const char *cmd = "jwk thumbprint", *file;
+    const char *cmd = "jwk thumbprint";
     const jg_key *k;
     cli_keys ks;
     jg_buf out = {0};
     jg_err e;
-    int rc = parse_file_args(cmd, thumbprint_usage, argc, argv, &file, NULL);
+    int rc = load_file_arg(&ks, cmd, thumbprint_usage, argc, argv);
 
     if (rc != 1)
-        return rc;
-    rc = cli_keys_load(&ks, cmd, file ? file : "-", NULL, JG_ALG_UNKNOWN,
-                       JG_ALG_UNKNOWN);
-    if (rc != CLI_OK)
         return rc;
     rc = cli_keys_single(&ks, &k);
     if (rc != CLI_OK)
@@ -293,18 +300,14 @@ out:
 
 static int jwk_export_pem(int argc, char **argv)
 {
-    const char *cmd = "jwk export-pem", *file;
+    const char *cmd = "jwk export-pem";
     const jg_key *k;
     cli_keys ks;
     jg_buf out = {0};
     jg_err e;
-    int rc = parse_file_args(cmd, export_usage, argc, argv, &file, NULL);
+    int rc = load_file_arg(&ks, cmd, export_usage, argc, argv);
 
     if (rc != 1)
-        return rc;
-    rc = cli_keys_load(&ks, cmd, file ? file : "-", NULL, JG_ALG_UNKNOWN,
-                       JG_ALG_UNKNOWN);
-    if (rc != CLI_OK)
         return rc;
     rc = cli_keys_single(&ks, &k);
     if (rc != CLI_OK)

@@ -45,21 +45,19 @@ static const char verify_usage[] =
     "                      \"alg\", or every algorithm of the key's type and\n"
     "                      size if it has none\n";
 
-enum { O_KEY = CLI_OPT_FIRST, O_SECRET, O_ALG };
-#define MAX_ALGS 32
-
 static int jws_sign(int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"key", 1, O_KEY},
-                                   {"secret-file", 1, O_SECRET},
-                                   {"alg", 1, O_ALG},
+    static const cli_opt opts[] = {{"key", 1, CLI_OPT_KEY},
+                                   {"secret-file", 1, CLI_OPT_SECRET},
+                                   {"alg", 1, CLI_OPT_ALG},
                                    {NULL, 0, 0}};
     const char *cmd = "jws sign";
-    const char *key = NULL, *secret = NULL, *file = NULL, *val;
-    jg_alg alg = JG_ALG_UNKNOWN, use_alg;
+    const char *file = NULL, *val;
+    jg_alg use_alg;
     const jg_key *k;
     jg_signer *s = NULL;
     jg_buf payload = {0}, out = {0};
+    cli_key_opts ko = {0};
     cli_keys ks = {0};
     cli_parser p;
     int id, rc;
@@ -67,21 +65,16 @@ static int jws_sign(int argc, char **argv)
 
     cli_parser_init(&p, cmd, argc, argv);
     while ((id = cli_next(&p, opts, &val)) != CLI_OPT_END) {
+        rc = cli_key_opt(&ko, cmd, id, val);
+        if (rc == CLI_KEYOPT_ERR)
+            return CLI_USAGE;
+        if (rc == CLI_KEYOPT_YES)
+            continue;
         switch (id) {
         case CLI_OPT_ERR:
             return CLI_USAGE;
         case CLI_OPT_HELP:
             return cli_help(sign_usage);
-        case O_KEY:
-            key = val;
-            break;
-        case O_SECRET:
-            secret = val;
-            break;
-        case O_ALG:
-            if (cli_parse_alg(cmd, val, &alg) != 0)
-                return CLI_USAGE;
-            break;
         case CLI_OPT_POS:
             if (file)
                 return cli_usage(cmd, "unexpected argument '%s'", val);
@@ -91,15 +84,9 @@ static int jws_sign(int argc, char **argv)
             return cli_usage(cmd, "internal option error");
         }
     }
-    rc = cli_keys_load(&ks, cmd, key, secret, alg, alg);
+    rc = cli_sign_key(&ks, &k, &use_alg, cmd, &ko);
     if (rc != CLI_OK)
         return rc;
-    rc = cli_keys_single(&ks, &k);
-    if (rc != CLI_OK)
-        goto out;
-    rc = cli_sign_alg(k, ks.name, cmd, alg, &use_alg);
-    if (rc != CLI_OK)
-        goto out;
     rc = cli_read_file(&payload, file, CLI_MAX_FILE);
     if (rc != CLI_OK)
         goto out;
@@ -127,17 +114,18 @@ out:
 
 static int jws_verify(int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"key", 1, O_KEY},
-                                   {"secret-file", 1, O_SECRET},
-                                   {"alg", 1, O_ALG},
+    static const cli_opt opts[] = {{"key", 1, CLI_OPT_KEY},
+                                   {"secret-file", 1, CLI_OPT_SECRET},
+                                   {"alg", 1, CLI_OPT_ALG},
                                    {NULL, 0, 0}};
     const char *cmd = "jws verify";
-    const char *key = NULL, *secret = NULL, *tok_arg = NULL, *val;
-    jg_alg given[MAX_ALGS], algs[JG_ALG__JWS_END];
-    size_t n_given = 0, n_algs = 0;
+    const char *tok_arg = NULL, *val;
+    jg_alg algs[JG_ALG__JWS_END];
+    size_t n_algs = 0;
     jg_policy *pol = NULL;
     jg_verifier *v = NULL;
     jg_buf token = {0}, payload = {0};
+    cli_key_opts ko = {.many_algs = 1};
     cli_keys ks = {0};
     jg_reason why;
     cli_parser p;
@@ -146,24 +134,16 @@ static int jws_verify(int argc, char **argv)
 
     cli_parser_init(&p, cmd, argc, argv);
     while ((id = cli_next(&p, opts, &val)) != CLI_OPT_END) {
+        rc = cli_key_opt(&ko, cmd, id, val);
+        if (rc == CLI_KEYOPT_ERR)
+            return CLI_USAGE;
+        if (rc == CLI_KEYOPT_YES)
+            continue;
         switch (id) {
         case CLI_OPT_ERR:
             return CLI_USAGE;
         case CLI_OPT_HELP:
             return cli_help(verify_usage);
-        case O_KEY:
-            key = val;
-            break;
-        case O_SECRET:
-            secret = val;
-            break;
-        case O_ALG:
-            if (n_given == MAX_ALGS)
-                return cli_usage(cmd, "too many --alg options");
-            if (cli_parse_alg(cmd, val, &given[n_given]) != 0)
-                return CLI_USAGE;
-            n_given++;
-            break;
         case CLI_OPT_POS:
             if (tok_arg)
                 return cli_usage(cmd, "unexpected argument '%s'", val);
@@ -173,15 +153,10 @@ static int jws_verify(int argc, char **argv)
             return cli_usage(cmd, "internal option error");
         }
     }
-    if (secret && n_given != 1)
-        return cli_usage(cmd, "--secret-file needs exactly one --alg "
-                              "HS256, HS384 or HS512");
-    rc = cli_keys_load(&ks, cmd, key, secret,
-                       n_given == 1 ? given[0] : JG_ALG_UNKNOWN,
-                       n_given == 1 ? given[0] : JG_ALG_UNKNOWN);
+    rc = cli_keys_load_opts(&ks, cmd, &ko);
     if (rc != CLI_OK)
         return rc;
-    rc = cli_verify_algs(&ks, given, n_given, algs, &n_algs);
+    rc = cli_verify_algs(&ks, ko.algs, ko.n_algs, algs, &n_algs);
     if (rc != CLI_OK)
         goto out;
     rc = CLI_USAGE;

@@ -80,10 +80,7 @@ static const char inspect_usage[] =
     "malformed. Never trust what this prints; use jwt verify.\n";
 
 enum {
-    O_KEY = CLI_OPT_FIRST,
-    O_SECRET,
-    O_ALG,
-    O_TTL,
+    O_TTL = CLI_OPT_KEY_END,
     O_ISS,
     O_SUB,
     O_AUD,
@@ -214,24 +211,25 @@ static void describe_time(char *out, size_t cap, int64_t t, int64_t now)
 static int jwt_sign(int argc, char **argv)
 {
     static const cli_opt opts[] = {
-        {"key", 1, O_KEY},       {"secret-file", 1, O_SECRET},
-        {"alg", 1, O_ALG},       {"ttl", 1, O_TTL},
+        {"key", 1, CLI_OPT_KEY}, {"secret-file", 1, CLI_OPT_SECRET},
+        {"alg", 1, CLI_OPT_ALG}, {"ttl", 1, O_TTL},
         {"iss", 1, O_ISS},       {"sub", 1, O_SUB},
         {"aud", 1, O_AUD},       {"typ", 1, O_TYP},
         {"claims", 1, O_CLAIMS}, {NULL, 0, 0}};
     const char *cmd = "jwt sign";
-    const char *key = NULL, *secret = NULL, *iss = NULL, *sub = NULL;
+    const char *iss = NULL, *sub = NULL;
     const char *typ = NULL, *claims = NULL, *ttl_arg = NULL, *val;
     const char *aud[MAX_MULTI];
     size_t n_aud = 0;
     int64_t ttl = 0;
-    jg_alg alg = JG_ALG_UNKNOWN, use_alg;
+    jg_alg use_alg;
     const jg_key *k;
     jg_signer *s = NULL;
     jg_jwt_builder *b = NULL;
     jg_json *cdoc = NULL;
     jg_buf ctext = {0}, out = {0};
     jg_jws_opts jo;
+    cli_key_opts ko = {0};
     cli_keys ks = {0};
     cli_parser p;
     int id, rc;
@@ -239,21 +237,16 @@ static int jwt_sign(int argc, char **argv)
 
     cli_parser_init(&p, cmd, argc, argv);
     while ((id = cli_next(&p, opts, &val)) != CLI_OPT_END) {
+        rc = cli_key_opt(&ko, cmd, id, val);
+        if (rc == CLI_KEYOPT_ERR)
+            return CLI_USAGE;
+        if (rc == CLI_KEYOPT_YES)
+            continue;
         switch (id) {
         case CLI_OPT_ERR:
             return CLI_USAGE;
         case CLI_OPT_HELP:
             return cli_help(sign_usage);
-        case O_KEY:
-            key = val;
-            break;
-        case O_SECRET:
-            secret = val;
-            break;
-        case O_ALG:
-            if (cli_parse_alg(cmd, val, &alg) != 0)
-                return CLI_USAGE;
-            break;
         case O_TTL:
             ttl_arg = val;
             if (cli_parse_duration(val, &ttl) != 0 || ttl <= 0)
@@ -286,15 +279,9 @@ static int jwt_sign(int argc, char **argv)
     }
     if (typ && typ[0] == '\0')
         return cli_usage(cmd, "--typ may not be empty");
-    rc = cli_keys_load(&ks, cmd, key, secret, alg, alg);
+    rc = cli_sign_key(&ks, &k, &use_alg, cmd, &ko);
     if (rc != CLI_OK)
         return rc;
-    rc = cli_keys_single(&ks, &k);
-    if (rc != CLI_OK)
-        goto out;
-    rc = cli_sign_alg(k, ks.name, cmd, alg, &use_alg);
-    if (rc != CLI_OK)
-        goto out;
     rc = CLI_USAGE;
     if (claims) {
         if (cli_read_file(&ctext, claims, CLI_MAX_FILE) != CLI_OK)
@@ -742,22 +729,21 @@ static void explain_success(const jg_claims *c, const cli_keys *ks,
 static int jwt_verify(int argc, char **argv)
 {
     static const cli_opt opts[] = {
-        {"key", 1, O_KEY},         {"secret-file", 1, O_SECRET},
-        {"alg", 1, O_ALG},         {"iss", 1, O_ISS},
+        {"key", 1, CLI_OPT_KEY},   {"secret-file", 1, CLI_OPT_SECRET},
+        {"alg", 1, CLI_OPT_ALG},   {"iss", 1, O_ISS},
         {"aud", 1, O_AUD},         {"typ", 1, O_TYP},
         {"leeway", 1, O_LEEWAY},   {"max-age", 1, O_MAX_AGE},
         {"require", 1, O_REQUIRE}, {"no-exp", 0, O_NO_EXP},
         {"explain", 0, O_EXPLAIN}, {NULL, 0, 0}};
     const char *cmd = "jwt verify";
-    const char *key = NULL, *secret = NULL, *tok_arg = NULL, *val;
-    jg_alg given[MAX_MULTI];
-    size_t n_given = 0;
+    const char *tok_arg = NULL, *val;
     int leeway_set = 0;
     vopts o;
     jg_policy *pol = NULL;
     jg_verifier *v = NULL;
     jg_claims *c = NULL;
     jg_buf token = {0}, out = {0};
+    cli_key_opts ko = {.many_algs = 1};
     cli_keys ks = {0};
     jg_reason why;
     cli_parser p;
@@ -768,24 +754,16 @@ static int jwt_verify(int argc, char **argv)
     o.leeway = JG_DEFAULT_LEEWAY;
     cli_parser_init(&p, cmd, argc, argv);
     while ((id = cli_next(&p, opts, &val)) != CLI_OPT_END) {
+        rc = cli_key_opt(&ko, cmd, id, val);
+        if (rc == CLI_KEYOPT_ERR)
+            return CLI_USAGE;
+        if (rc == CLI_KEYOPT_YES)
+            continue;
         switch (id) {
         case CLI_OPT_ERR:
             return CLI_USAGE;
         case CLI_OPT_HELP:
             return cli_help(verify_usage);
-        case O_KEY:
-            key = val;
-            break;
-        case O_SECRET:
-            secret = val;
-            break;
-        case O_ALG:
-            if (n_given == MAX_MULTI)
-                return cli_usage(cmd, "too many --alg options");
-            if (cli_parse_alg(cmd, val, &given[n_given]) != 0)
-                return CLI_USAGE;
-            n_given++;
-            break;
         case O_ISS:
             o.iss = val;
             break;
@@ -838,17 +816,12 @@ static int jwt_verify(int argc, char **argv)
     for (size_t i = 0; i < o.n_aud; i++)
         if (!o.aud[i][0])
             return cli_usage(cmd, "--aud may not be empty");
-    if (secret && n_given != 1)
-        return cli_usage(cmd, "--secret-file needs exactly one --alg "
-                              "HS256, HS384 or HS512");
-    rc = cli_keys_load(&ks, cmd, key, secret,
-                       n_given == 1 ? given[0] : JG_ALG_UNKNOWN,
-                       n_given == 1 ? given[0] : JG_ALG_UNKNOWN);
+    rc = cli_keys_load_opts(&ks, cmd, &ko);
     if (rc != CLI_OK)
         return rc;
     if (o.explain)
         cli_keys_warn_skipped(&ks);
-    rc = cli_verify_algs(&ks, given, n_given, o.algs, &o.n_algs);
+    rc = cli_verify_algs(&ks, ko.algs, ko.n_algs, o.algs, &o.n_algs);
     if (rc != CLI_OK)
         goto out;
     rc = CLI_USAGE;

@@ -797,6 +797,68 @@ int cli_sign_alg(const jg_key *k, const char *name, const char *cmd,
     return CLI_OK;
 }
 
+/* ---- the key options of sign and verify ---- */
+
+int cli_key_opt(cli_key_opts *ko, const char *cmd, int id, const char *val)
+{
+    switch (id) {
+    case CLI_OPT_KEY:
+        ko->key = val;
+        return CLI_KEYOPT_YES;
+    case CLI_OPT_SECRET:
+        ko->secret = val;
+        return CLI_KEYOPT_YES;
+    case CLI_OPT_ALG:
+        if (!ko->many_algs) {
+            if (cli_parse_alg(cmd, val, &ko->algs[0]) != 0)
+                return CLI_KEYOPT_ERR;
+            ko->n_algs = 1;
+            return CLI_KEYOPT_YES;
+        }
+        if (ko->n_algs == CLI_MAX_ALGS) {
+            cli_usage(cmd, "too many --alg options");
+            return CLI_KEYOPT_ERR;
+        }
+        if (cli_parse_alg(cmd, val, &ko->algs[ko->n_algs]) != 0)
+            return CLI_KEYOPT_ERR;
+        ko->n_algs++;
+        return CLI_KEYOPT_YES;
+    default:
+        return CLI_KEYOPT_NO;
+    }
+}
+
+int cli_keys_load_opts(cli_keys *out, const char *cmd,
+                       const cli_key_opts *ko)
+{
+    /* A sign command holds at most one --alg; a verify command with
+     * several records none on the key. */
+    jg_alg one = ko->n_algs == 1 ? ko->algs[0] : JG_ALG_UNKNOWN;
+
+    if (ko->many_algs && ko->secret && ko->n_algs != 1) {
+        memset(out, 0, sizeof *out);
+        return cli_usage(cmd, "--secret-file needs exactly one --alg "
+                              "HS256, HS384 or HS512");
+    }
+    return cli_keys_load(out, cmd, ko->key, ko->secret, one, one);
+}
+
+int cli_sign_key(cli_keys *out, const jg_key **k, jg_alg *alg,
+                 const char *cmd, const cli_key_opts *ko)
+{
+    jg_alg given = ko->n_algs == 1 ? ko->algs[0] : JG_ALG_UNKNOWN;
+    int rc = cli_keys_load_opts(out, cmd, ko);
+
+    if (rc != CLI_OK)
+        return rc;
+    rc = cli_keys_single(out, k);
+    if (rc == CLI_OK)
+        rc = cli_sign_alg(*k, out->name, cmd, given, alg);
+    if (rc != CLI_OK)
+        cli_keys_free(out);
+    return rc;
+}
+
 static int key_fits(const cli_keys *ks, jg_alg a)
 {
     size_t n = jg_keyset_count(ks->set);
