@@ -13,7 +13,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: fuzz/run.sh BUILD_DIR [TARGET...]}
 shift
-targets=${*:-b64url json jwk jwks jws jwt}
+targets=${*:-b64url json jwk jwks jws jwt server}
 secs=${FUZZ_SECONDS:-600}
 par=${FUZZ_PARALLEL:-1}
 merge=${FUZZ_MERGE:-0}
@@ -29,12 +29,14 @@ max_len() {
     json) echo 16384 ;;
     jwk | jwks | jws) echo 16384 ;;
     jwt) echo 8192 ;;
+    server) echo 17408 ;;
     esac
 }
 dict() {
     case $1 in
     json) echo "$here/dict/json.dict" ;;
     b64url) echo "" ;;
+    server) echo "$here/dict/server.dict" ;;
     *) echo "$here/dict/jose.dict" ;;
     esac
 }

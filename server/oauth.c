@@ -12,6 +12,7 @@
  */
 #include "log.h"
 #include "metrics.h"
+#include "parse.h"
 #include "routes.h"
 #include "tokens.h"
 #include "util.h"
@@ -22,42 +23,6 @@
 #include <strings.h>
 
 #define BASIC_MAX 1024  /* longest Authorization: Basic credentials */
-
-/* Strict standard base64 (RFC 4648 §4) with padding. -1 if malformed. */
-static int b64std_decode(const char *in, size_t n, uint8_t *out,
-                         size_t *out_len)
-{
-    static const char alpha[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    uint32_t acc = 0;
-    size_t k = 0, pad = 0;
-    if (n == 0 || n % 4)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        const char *p;
-        int v;
-        if (in[i] == '=') {
-            if (i < n - 2)
-                return -1;
-            pad++;
-            v = 0;
-        } else {
-            p = in[i] ? strchr(alpha, in[i]) : NULL;
-            if (pad || !p)
-                return -1;
-            v = (int)(p - alpha);
-        }
-        acc = acc << 6 | (uint32_t)v;
-        if (i % 4 == 3) {
-            out[k++] = (uint8_t)(acc >> 16);
-            out[k++] = (uint8_t)(acc >> 8);
-            out[k++] = (uint8_t)acc;
-            acc = 0;
-        }
-    }
-    *out_len = k - pad;
-    return 0;
-}
 
 static int secret_matches(const srv_client *cl, const char *s, size_t n)
 {
@@ -86,12 +51,12 @@ static int client_auth(srv_req *r)
     while (*a == ' ')
         a++;
     n = strlen(a);
-    if (n >= sizeof dec || b64std_decode(a, n, dec, &dl) != 0)
+    if (n >= sizeof dec || parse_b64std(a, n, dec, &dl) != 0)
         return 0;
     colon = memchr(dec, ':', dl);
     if (!colon)
         goto out;
-    id = routes_form_decode((char *)dec, (size_t)(colon - (char *)dec), &idl);
+    id = parse_form_decode((char *)dec, (size_t)(colon - (char *)dec), &idl);
     for (size_t i = 0; id && i < c->n_clients; i++) {
         const srv_client *cl = &c->clients[i];
         const char *sec = colon + 1;
@@ -102,7 +67,7 @@ static int client_auth(srv_req *r)
         /* RFC 6749 §2.3.1 wants the secret form-encoded; accept it raw
          * as well, which many clients send */
         ok = secret_matches(cl, sec, sl);
-        unesc = ok ? NULL : routes_form_decode(sec, sl, &ul);
+        unesc = ok ? NULL : parse_form_decode(sec, sl, &ul);
         if (unesc) {
             ok = secret_matches(cl, unesc, ul);
             jg_wipe(unesc, ul);

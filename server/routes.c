@@ -1,9 +1,9 @@
 /* server/routes.c - which handler answers, and what a request carries.
  *
  * The route table maps an exact path and method to a handler; anything
- * else is 404 or 405. The input helpers read bodies (JSON through the
- * library's strict parser, or application/x-www-form-urlencoded), cookies,
- * bearer tokens and the Origin header; they copy what they find, so the
+ * else is 404 or 405. The input helpers read bodies (JSON or
+ * application/x-www-form-urlencoded, parsed by parse.c), cookies, bearer
+ * tokens and the Origin header; they copy what they find, so the
  * handlers that continue on a pool thread never touch libevent. The quick
  * GET handlers live here: /auth/verify (no disk, no network: signature or
  * the verified-token cache, then the in-memory revocation copy), the JWKS,
@@ -13,6 +13,7 @@
 #include "authcache.h"
 #include "log.h"
 #include "metrics.h"
+#include "parse.h"
 #include "revcache.h"
 #include "tokens.h"
 #include "util.h"
@@ -66,132 +67,6 @@ static int content_type(srv_req *r)
     return CT_OTHER;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Decode one form component (WHATWG urlencoded: '+' is a space). NUL
- * bytes are refused: no name or secret of ours contains one. */
-char *routes_form_decode(const char *s, size_t n, size_t *out_len)
-{
-    char *o = malloc(n + 1);
-    size_t k = 0;
-    if (!o)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '+') {
-            o[k++] = ' ';
-        } else if (s[i] == '%') {
-            int hi, lo;
-            if (i + 2 >= n) {
-                jg_wipe(o, k);
-                free(o);
-                return NULL;
-            }
-            hi = hexval(s[i + 1]);
-            lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-                jg_wipe(o, k);
-                free(o);
-                return NULL;
-            }
-            o[k++] = (char)(hi << 4 | lo);
-            i += 2;
-        } else {
-            o[k++] = s[i];
-        }
-    }
-    o[k] = '\0';
-    *out_len = k;
-    return o;
-}
-
-static int form_fields(const char *body, size_t len, const char *const *names,
-                       char **vals, size_t *lens, size_t n)
-{
-    size_t i = 0;
-    while (i < len) {
-        size_t end = i, eq;
-        char *key, *val;
-        size_t kl, vl;
-        while (end < len && body[end] != '&')
-            end++;
-        for (eq = i; eq < end && body[eq] != '='; eq++)
-            ;
-        key = routes_form_decode(body + i, eq - i, &kl);
-        val = key ? routes_form_decode(body + (eq < end ? eq + 1 : end),
-                                eq < end ? end - eq - 1 : 0, &vl)
-                  : NULL;
-        if (!key || !val) {
-            free(key);
-            free(val);
-            return -1;
-        }
-        for (size_t f = 0; f < n; f++)
-            if (!strcmp(key, names[f])) {
-                if (vals[f]) { /* repeated: ambiguous, refuse */
-                    free(key);
-                    jg_wipe(val, vl);
-                    free(val);
-                    return -1;
-                }
-                vals[f] = val;
-                lens[f] = vl;
-                val = NULL;
-            }
-        free(key);
-        if (val) {
-            jg_wipe(val, vl);
-            free(val);
-        }
-        i = end + 1;
-    }
-    return 0;
-}
-
-static int json_fields(const char *body, size_t len, const char *const *names,
-                       char **vals, size_t *lens, size_t n)
-{
-    jg_json *doc = NULL;
-    jg_limits lim;
-    const jg_jval *root;
-    int rc = 0;
-    jg_limits_default(&lim);
-    lim.max_json = HTTP_MAX_BODY;
-    if (jg_json_parse(&doc, body, len, &lim) != JG_OK)
-        return -1;
-    root = jg_json_root(doc);
-    if (jg_jval_type(root) != JG_JSON_OBJECT)
-        rc = -1;
-    for (size_t f = 0; rc == 0 && f < n; f++) {
-        const jg_jval *v = jg_jval_get(root, names[f], strlen(names[f]));
-        const char *s;
-        size_t sl;
-        if (!v)
-            continue;
-        if (jg_jval_str(v, &s, &sl) != JG_OK || memchr(s, 0, sl)) {
-            rc = -1;
-            break;
-        }
-        vals[f] = malloc(sl + 1);
-        if (!vals[f]) {
-            rc = -1;
-            break;
-        }
-        memcpy(vals[f], s, sl + 1);
-        lens[f] = sl;
-    }
-    jg_json_free(doc);
-    return rc;
-}
-
 int req_fields(srv_req *r, const char *const *names, char **vals,
                size_t *lens, size_t n)
 {
@@ -201,9 +76,10 @@ int req_fields(srv_req *r, const char *const *names, char **vals,
         lens[f] = 0;
     }
     if (r->ctype == CT_JSON)
-        rc = json_fields(r->body, r->body_len, names, vals, lens, n);
+        rc = parse_json_fields(r->body, r->body_len, HTTP_MAX_BODY, names,
+                               vals, lens, n);
     else if (r->ctype == CT_FORM)
-        rc = form_fields(r->body, r->body_len, names, vals, lens, n);
+        rc = parse_form_fields(r->body, r->body_len, names, vals, lens, n);
     else
         rc = -1;
     if (rc != 0)
@@ -220,30 +96,7 @@ int req_fields(srv_req *r, const char *const *names, char **vals,
 char *req_cookie(srv_req *r, const char *name, size_t *len)
 {
     const char *h = http_in_header(r, "Cookie");
-    size_t nl = strlen(name);
-    while (h && *h) {
-        size_t seg;
-        while (*h == ' ' || *h == '\t' || *h == ';')
-            h++;
-        seg = strcspn(h, ";");
-        if (seg > nl && !strncmp(h, name, nl) && h[nl] == '=') {
-            size_t vl = seg - nl - 1;
-            char *v;
-            while (vl && (h[nl + 1 + vl - 1] == ' '))
-                vl--;
-            if (vl == 0 || vl > REQ_TOKEN_MAX)
-                return NULL;
-            v = malloc(vl + 1);
-            if (!v)
-                return NULL;
-            memcpy(v, h + nl + 1, vl);
-            v[vl] = '\0';
-            *len = vl;
-            return v;
-        }
-        h += seg;
-    }
-    return NULL;
+    return h ? parse_cookie(h, name, REQ_TOKEN_MAX, len) : NULL;
 }
 
 int req_access_token(srv_req *r)

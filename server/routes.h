@@ -27,9 +27,6 @@ jg_err routes_verify_access(const kr_snap *snap, const char *tok,
 /* Does it look like a compact JWS (three dot-separated parts)? */
 int routes_is_jws(const char *tok, size_t len);
 
-/* Decode one application/x-www-form-urlencoded component (owned), or
- * NULL if malformed. */
-char *routes_form_decode(const char *s, size_t n, size_t *out_len);
 /* Copy the body (POST): 0, or -1 after answering 413. */
 int req_body(srv_req *r);
 /* Pick string fields out of a JSON object or form body by name. vals[i]
