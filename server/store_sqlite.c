@@ -233,21 +233,27 @@ static jg_err user_set_locked(srv_store *s, const char *name, int locked)
                        NULL, locked ? 1 : 0, name);
 }
 
-static jg_err user_delete(srv_store *s, const char *name)
+/* One statement with one text parameter that must change a row:
+ * JG_E_NOT_FOUND when it changed none. */
+static jg_err exec_text_changes(sq_store *q, const char *sql, const char *v)
 {
-    sq_store *q = Q(s);
     sqlite3_stmt *st;
     jg_err rc;
     LOCK(q);
-    rc = prep(q, "DELETE FROM users WHERE name = ?", &st);
+    rc = prep(q, sql, &st);
     if (rc == JG_OK) {
-        bind_text(st, 1, name);
+        bind_text(st, 1, v);
         rc = step_done(st);
         if (rc == JG_OK && sqlite3_changes(q->db) == 0)
             rc = JG_E_NOT_FOUND;
     }
     UNLOCK(q);
     return rc;
+}
+
+static jg_err user_delete(srv_store *s, const char *name)
+{
+    return exec_text_changes(Q(s), "DELETE FROM users WHERE name = ?", name);
 }
 
 static jg_err user_list(srv_store *s, int (*cb)(void *, const srv_user *),
@@ -401,19 +407,8 @@ static jg_err refresh_mark_used(srv_store *s, const uint8_t hash[32],
 
 static jg_err family_revoke(srv_store *s, const char *family)
 {
-    sq_store *q = Q(s);
-    sqlite3_stmt *st;
-    jg_err rc;
-    LOCK(q);
-    rc = prep(q, "UPDATE families SET revoked = 1 WHERE family = ?", &st);
-    if (rc == JG_OK) {
-        bind_text(st, 1, family);
-        rc = step_done(st);
-        if (rc == JG_OK && sqlite3_changes(q->db) == 0)
-            rc = JG_E_NOT_FOUND;
-    }
-    UNLOCK(q);
-    return rc;
+    return exec_text_changes(
+        Q(s), "UPDATE families SET revoked = 1 WHERE family = ?", family);
 }
 
 static jg_err families_of_user(srv_store *s, int64_t user_id, int64_t now,
